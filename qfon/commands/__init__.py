@@ -1,0 +1,1 @@
+"""Commands of the foundation: config, tenant, demo."""

@@ -1,0 +1,1 @@
+"""qfon-ops tests."""
