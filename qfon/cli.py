@@ -76,7 +76,9 @@ def _report_error(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run a command and turn every failure into one line and an exit status."""
-    debug = "--debug" in (argv if argv is not None else sys.argv) or bool(os.environ.get("QFON_DEBUG"))
+    debug = "--debug" in (argv if argv is not None else sys.argv) or bool(
+        os.environ.get("QFON_DEBUG")
+    )
     try:
         result = cli.main(args=argv, prog_name="qfon", standalone_mode=False)
     except QfonError as exc:

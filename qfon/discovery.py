@@ -45,7 +45,9 @@ def discover(settings: Settings, names: Iterable[str] = ()) -> list[Tenant]:
             ) from None
         for name in schemas:
             if name in found:
-                log.warning("tenant %s exists on two servers; using server %d", name, found[name].server)
+                log.warning(
+                    "tenant %s exists on two servers; using server %d", name, found[name].server
+                )
                 continue
             found[name] = Tenant(name, index)
     if wanted:
@@ -54,5 +56,9 @@ def discover(settings: Settings, names: Iterable[str] = ()) -> list[Tenant]:
             raise TenantNotFound(f"no tenant database named {', '.join(missing)}")
         return [found[n] for n in wanted]
     return sorted(
-        (t for t in found.values() if selected(t.name, settings.mysql.include, settings.mysql.exclude)),
+        (
+            t
+            for t in found.values()
+            if selected(t.name, settings.mysql.include, settings.mysql.exclude)
+        ),
     )

@@ -1,4 +1,4 @@
-"""Exceptions with plain messages: the command layer turns them into one log line and an exit code."""
+"""Exceptions with plain messages; the command layer makes each one log line and an exit code."""
 
 
 class QfonError(Exception):
@@ -8,7 +8,7 @@ class QfonError(Exception):
 
 
 class ConfigError(QfonError):
-    """The settings are invalid; the message lists every problem, one `section.key: problem` a line."""
+    """Invalid settings; the message lists every problem, one `section.key: problem` a line."""
 
     exit_code = 2
 

@@ -32,10 +32,17 @@ class LazyGroup(click.Group):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
-            raise click.ClickException(
-                f"'{cmd_name}' is not available: module {exc.name} is missing"
-            ) from None
+            return _unavailable(cmd_name, f"module {exc.name} is missing")
         command = getattr(module, attribute)
         if not isinstance(command, click.Command):
             raise click.ClickException(f"{self.lazy_subcommands[cmd_name]} is not a command")
         return command
+
+
+def _unavailable(cmd_name: str, reason: str) -> click.Command:
+    """A stand-in that lists in --help and fails with one clear line when run."""
+
+    def fail() -> None:
+        raise click.ClickException(f"'{cmd_name}' is not available: {reason}")
+
+    return click.Command(cmd_name, callback=fail, help=f"(not available: {reason})")

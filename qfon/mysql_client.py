@@ -60,6 +60,7 @@ def client_options(url: str) -> Iterator[ClientOptions]:
         data = client_option_text(url).encode()
         if len(data) > 60_000:
             raise ValueError("client options too long for a pipe")
+        os.set_inheritable(read_fd, True)  # sh passes it on only if inheritable
         os.write(write_fd, data)
         os.close(write_fd)
         write_fd = -1

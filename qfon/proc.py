@@ -1,4 +1,4 @@
-"""The one way qfon runs programs: through `sh`, logged with secrets masked, failures as QfonError."""
+"""The one way qfon runs programs: through `sh`, logged with secrets masked; failures raise."""
 
 from __future__ import annotations
 
@@ -97,4 +97,4 @@ def run(
 def start(argv: Sequence[str], **popen_options: Any) -> subprocess.Popen[bytes]:
     """Start a long-running program (a server) in the background; the caller stops it."""
     log.debug("starting %s", describe(argv))
-    return subprocess.Popen(list(map(str, argv)), **popen_options)  # noqa: S603
+    return subprocess.Popen(list(map(str, argv)), **popen_options)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, MetaData, Table, inspect, insert, text
+from sqlalchemy import Connection, Engine, MetaData, Table, insert, inspect, text
 
 from qfon.errors import QfonError, TenantNotFound
 from qfon.schema import ANALYTICS_TABLES, PLATFORM_TABLES, SOURCE_TABLES, options
@@ -66,12 +66,16 @@ def create_tenant(engine: Engine, domain: str, queue_log_layout: QueueLogLayout 
         if schema_exists(conn, domain):
             raise QfonError(f"database {domain} already exists")
         conn.execute(
-            text(f"CREATE DATABASE {quoted(domain)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+            text(
+                f"CREATE DATABASE {quoted(domain)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+            )
         )
         tables = (*SOURCE_TABLES, queue_log_for_layout(queue_log_layout), *PLATFORM_TABLES)
         _create_tables(conn, domain, (*tables, *ANALYTICS_TABLES))
         bound = conn.execution_options(schema_translate_map={None: domain})
-        bound.execute(insert(options), [{"name": k, "value": v} for k, v in DEFAULT_OPTIONS.items()])
+        bound.execute(
+            insert(options), [{"name": k, "value": v} for k, v in DEFAULT_OPTIONS.items()]
+        )
     log.info("created tenant %s (queue log layout %s)", domain, queue_log_layout)
 
 
@@ -99,7 +103,9 @@ def tenant_counts(engine: Engine, domain: str) -> TenantCounts:
         for table in ("ast_cdr_adaptive", "ast_queue_log"):
             if table in names:
                 counts.append(
-                    conn.execute(text(f"SELECT COUNT(*) FROM {quoted(domain)}.`{table}`")).scalar_one()
+                    conn.execute(
+                        text(f"SELECT COUNT(*) FROM {quoted(domain)}.`{table}`")
+                    ).scalar_one()
                 )
             else:
                 counts.append(None)

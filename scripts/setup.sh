@@ -47,6 +47,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The shipped systemd units run /usr/local/bin/qfon.
+if [ "$(id -u)" = 0 ]; then ln -sf "$PWD/.venv/bin/qfon" /usr/local/bin/qfon; fi
+
 case "$mode" in
   demo) exec .venv/bin/qfon demo ;;
   test) exec bash scripts/check.sh ;;

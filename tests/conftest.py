@@ -72,19 +72,38 @@ def make_tenant(engine: Engine) -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture
-def qfon_cli(tmp_path: Path, mariadb: PrivateMariaDB) -> Callable[..., subprocess.CompletedProcess[str]]:
+def qfon_cli(
+    tmp_path: Path, mariadb: PrivateMariaDB
+) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the real `qfon` command in a child process against the private server."""
 
-    def run(*args: str, env: dict[str, str] | None = None, config: Path | None = None,
-            input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str,
+        env: dict[str, str] | None = None,
+        config: Path | None = None,
+        input: str | None = None,
+        timeout: float = 300,
+    ) -> subprocess.CompletedProcess[str]:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("QFON_")}
-        full_env.update({"QFON_MYSQL_URL": mariadb.url, "QFON_MYSQL_TIMEZONE": TEST_TZ,
-                         "QFON_DEFAULT_CONFIG": str(tmp_path / "absent.toml")})
+        full_env.update(
+            {
+                "QFON_MYSQL_URL": mariadb.url,
+                "QFON_MYSQL_TIMEZONE": TEST_TZ,
+                "QFON_DEFAULT_CONFIG": str(tmp_path / "absent.toml"),
+            }
+        )
         full_env.update(env or {})
         argv = [sys.executable, "-m", "qfon"]
         if config is not None:
             argv += ["--config", str(config)]
-        return subprocess.run(argv + list(args), capture_output=True, text=True, env=full_env,
-                              input=input, timeout=timeout, check=False)
+        return subprocess.run(
+            argv + list(args),
+            capture_output=True,
+            text=True,
+            env=full_env,
+            input=input,
+            timeout=timeout,
+            check=False,
+        )
 
     return run

@@ -36,10 +36,24 @@ def test_include_and_exclude_patterns_select_tenants():
 def test_create_makes_every_table_and_default_options(engine, make_tenant):
     domain = make_tenant()
     tables = set(inspect(engine).get_table_names(schema=domain))
-    expected = {"ast_cdr_adaptive", "ast_queue_log", "inuse", "dial_numbers", "sip_trunks",
-                "directions", "users", "queues", "queue_members", "options", "system_user",
-                "log_captcha", "call_stats", "user_stats", "queue_calls_stats",
-                "qfon_pipeline_state"}
+    expected = {
+        "ast_cdr_adaptive",
+        "ast_queue_log",
+        "inuse",
+        "dial_numbers",
+        "sip_trunks",
+        "directions",
+        "users",
+        "queues",
+        "queue_members",
+        "options",
+        "system_user",
+        "log_captcha",
+        "call_stats",
+        "user_stats",
+        "queue_calls_stats",
+        "qfon_pipeline_state",
+    }
     assert expected <= tables
     with engine.connect() as conn:
         opts = dict(conn.execute(text(f"SELECT name, value FROM `{domain}`.options")).all())
@@ -60,7 +74,9 @@ def test_both_queue_log_layouts_can_be_created(engine, make_tenant):
 def test_upgrade_adds_only_the_missing_analytics_tables(engine, make_tenant):
     domain = make_tenant()
     with engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO `{domain}`.dial_numbers (number) VALUES ('+7(495)2216005')"))
+        conn.execute(
+            text(f"INSERT INTO `{domain}`.dial_numbers (number) VALUES ('+7(495)2216005')")
+        )
         for table in ANALYTICS_TABLES:
             conn.execute(text(f"DROP TABLE `{domain}`.`{table.name}`"))
     made = upgrade_tenant(engine, domain)

@@ -1,6 +1,8 @@
-"""Tables the pipeline writes and the reports read (`../shared/spec/analytics.md`), and its state."""
+"""Tables the pipeline writes and the reports read (shared/spec/analytics.md), and its state."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -16,7 +18,7 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
-_opts = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+_opts: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
 
 
 def _count(name: str) -> Column:

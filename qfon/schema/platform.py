@@ -1,6 +1,8 @@
-"""The platform's own tables (platform manual §3, §4.5): numbers, trunks, users, queues, options, logins."""
+"""The platform's own tables (manual §3, §4.5): numbers, trunks, users, queues, options, logins."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -14,7 +16,7 @@ from sqlalchemy import (
 )
 
 metadata = MetaData()
-_opts = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+_opts: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
 
 dial_numbers = Table(
     "dial_numbers",

@@ -1,4 +1,4 @@
-"""Tables Asterisk writes: CDRs, the queue log (two layouts) and trunk load. Analytics only read them."""
+"""Tables Asterisk writes: CDRs, the queue log (two layouts), trunk load. Analytics read them."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ cdr = Table(
     mysql_charset="utf8mb4",
 )
 
+
 def _queue_log_head() -> list[Column]:
     return [
         Column("id", BigInteger, primary_key=True, autoincrement=True),
@@ -55,6 +56,7 @@ def _queue_log_head() -> list[Column]:
         Column("agent", String(80), nullable=False, server_default=""),
         Column("event", String(32), nullable=False, server_default=""),
     ]
+
 
 # Asterisk 1.6 realtime (this platform's version): `time` is a Unix epoch in digits, one `data`
 # column with every argument joined by `|`.

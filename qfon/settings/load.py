@@ -67,7 +67,9 @@ def _env_value(raw: str, annotation: Any, var: str) -> Any:
 
 def apply_env_overrides(data: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     """Overlay `QFON_<SECTION>_<KEY>` variables onto the file's values."""
-    merged = {name: dict(value) if isinstance(value, dict) else value for name, value in data.items()}
+    merged = {
+        name: dict(value) if isinstance(value, dict) else value for name, value in data.items()
+    }
     for section_name, section_field in Settings.model_fields.items():
         section_model = section_field.annotation
         if not (isinstance(section_model, type) and issubclass(section_model, BaseModel)):
@@ -102,9 +104,7 @@ def format_validation_error(error: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_settings(
-    path: str | Path | None = None, env: Mapping[str, str] | None = None
-) -> Settings:
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Settings from the file (see `resolve_config_path`) and the environment, validated."""
     env = os.environ if env is None else env
     config_path, required = resolve_config_path(path, env)
