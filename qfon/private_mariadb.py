@@ -54,6 +54,7 @@ class PrivateMariaDB:
         self.rundir = self.base / "run"
         self.socket = self.rundir / "mysqld.sock"
         self.error_log = self.base / "error.log"
+        self.tmpdir = self.base / "tmp"
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,20 +78,14 @@ class PrivateMariaDB:
         self.base.chmod(0o755)
         self.rundir.mkdir(exist_ok=True)
         self.rundir.chmod(0o755)  # other local users (zabbix) may connect through the socket
+        self.tmpdir.mkdir(exist_ok=True)
         if not (self.datadir / "mysql").is_dir():
-            proc.run(
-                install_db,
-                "--no-defaults",
-                f"--datadir={self.datadir}",
-                "--auth-root-authentication-method=normal",
-                "--skip-test-db",
-                *self._user_option(),
-                timeout=300,
-            )
+            self._install_db(install_db)
         argv = [
             server,
             "--no-defaults",
             f"--datadir={self.datadir}",
+            f"--tmpdir={self.tmpdir}",
             f"--socket={self.socket}",
             f"--port={self.port}",
             "--bind-address=127.0.0.1",
@@ -114,6 +109,27 @@ class PrivateMariaDB:
         self._wait_ready(timeout)
         log.info("private MariaDB ready on %s (port %s)", self.socket, self.port)
         return self
+
+    def _install_db(self, install_db: str) -> None:
+        """Create the system tables; retried once from scratch (bootstrap can fail under load)."""
+        for attempt in (1, 2):
+            try:
+                proc.run(
+                    install_db,
+                    "--no-defaults",
+                    f"--datadir={self.datadir}",
+                    f"--tmpdir={self.tmpdir}",
+                    "--auth-root-authentication-method=normal",
+                    "--skip-test-db",
+                    *self._user_option(),
+                    timeout=300,
+                )
+                return
+            except proc.CommandFailed:
+                if attempt == 2:
+                    raise
+                log.warning("mariadb-install-db failed; trying once more")
+                shutil.rmtree(self.datadir, ignore_errors=True)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

@@ -139,6 +139,9 @@ class ZabbixSettings(Section):
         description="this host's technical name in Zabbix (default: the machine's host name)",
     )
     timeout: float = Field(10.0, gt=0, description="seconds to wait for the server's answer")
+    batch_size: int = Field(
+        250, ge=1, le=10_000, description="values sent per connection (zabbix_sender sends 250)"
+    )
 
 
 class ServiceSpec(Section):
@@ -200,6 +203,15 @@ class BackupSettings(Section):
     keep_monthly: int = Field(6, ge=0, description="... of the last N months")
     schedule: str = Field("30 2 * * *", description="cron expression of the nightly run")
     ssh_key: Path | None = Field(None, description="private key for a remote target (ssh -i)")
+    ssh_options: list[str] = Field(
+        default_factory=list,
+        description="extra ssh options for a remote target, e.g. ['-p', '2222', "
+        "'-o', 'UserKnownHostsFile=/etc/qfon/known_hosts']",
+    )
+    work_dir: Path = Field(
+        Path("/var/lib/qfon/backup"),
+        description="local folder for the lock of a remote target and for staging its dumps",
+    )
 
     @field_validator("schedule")
     @classmethod
@@ -231,6 +243,12 @@ class ReportsSettings(Section):
     session_idle_minutes: int = Field(30, ge=1, description="idle time that ends a session")
     admins: list[AdminSpec] = Field(
         default_factory=list, description="platform admins, who see every tenant"
+    )
+    trusted_proxies: int = Field(
+        0,
+        ge=0,
+        le=5,
+        description="reverse proxies in front (TLS, X-Forwarded-For/-Proto trusted from that many)",
     )
 
     @field_validator("bind")
