@@ -142,8 +142,7 @@ class Collector:
             batch.add(f"pbx.tenant.pipeline.error[{name}]", int(item.has_error))
 
     def _backup(self, result: Round, names: list[str]) -> None:
-        path = backups.status_path(self.settings.backup.target)
-        status = backups.read_status(path) if path else None
+        status = backups.read_status(self.settings.backup.status_file())
         if status is None:
             return
         batch = result.batch("backup")

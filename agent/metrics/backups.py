@@ -18,13 +18,6 @@ from agent.values import Batch
 log = logging.getLogger(__name__)
 
 
-def status_path(target: str) -> Path | None:
-    """The status file of a local target; None for a remote (`user@host:/path`) one."""
-    if ":" in target.split("/", 1)[0]:
-        return None
-    return Path(target) / "status.json"
-
-
 def read_status(path: Path) -> dict[str, Any] | None:
     """The parsed status file, or None when there is none (no backup has run here)."""
     try:

@@ -189,6 +189,9 @@ class PipelineSettings(Section):
     lock_wait: int = Field(
         0, ge=0, description="seconds to wait for another process's lock on a tenant"
     )
+    workers: int = Field(
+        2, ge=1, le=16, description="tenants processed at once (one connection each)"
+    )
 
 
 class BackupSettings(Section):
@@ -212,6 +215,16 @@ class BackupSettings(Section):
         Path("/var/lib/qfon/backup"),
         description="local folder for the lock of a remote target and for staging its dumps",
     )
+
+    def is_remote(self) -> bool:
+        """Whether the target is `user@host:/path` over ssh."""
+        return ":" in self.target.split("/", 1)[0]
+
+    def status_file(self) -> Path:
+        """The local copy of `status.json` that the agent and the reports read."""
+        if self.is_remote():
+            return self.work_dir / "status.json"
+        return Path(self.target) / "status.json"
 
     @field_validator("schedule")
     @classmethod

@@ -109,7 +109,17 @@ def test_backup_status_gives_ages_statuses_and_the_run():
     assert "pbx.tenant.backup.age[globex]" not in got
     assert got["pbx.tenant.backup.status[globex]"] == "failed"
     assert got["pbx.tenant.backup.status[newco]"] == "none"
-    assert backups.status_path("backup@nas:/srv/qfon") is None
+
+
+def test_a_remote_backup_target_is_read_from_its_local_status_copy():
+    from qfon.settings import Settings
+
+    remote = Settings.model_validate(
+        {"backup": {"target": "backup@nas:/srv/qfon", "work_dir": "/var/lib/qfon/backup"}}
+    )
+    assert str(remote.backup.status_file()) == "/var/lib/qfon/backup/status.json"
+    local = Settings.model_validate({"backup": {"target": "/srv/backups"}})
+    assert str(local.backup.status_file()) == "/srv/backups/status.json"
 
 
 def _values(n: int, start: int = 1000) -> list[Value]:

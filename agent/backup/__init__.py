@@ -1,0 +1,1 @@
+"""Nightly per-tenant backups (dumps + file snapshots), verification, retention and restore."""
