@@ -254,6 +254,13 @@ class ReportsSettings(Section):
     lockout_after: int = Field(10, ge=3, description="failed log-ins before the login is locked")
     lockout_minutes: int = Field(15, ge=1, description="how long a locked login stays locked")
     session_idle_minutes: int = Field(30, ge=1, description="idle time that ends a session")
+    cache_seconds: int = Field(
+        30,
+        ge=0,
+        le=3600,
+        description="seconds a worker reuses a report's figures while the pipeline has not "
+        "written since (0 = always query)",
+    )
     admins: list[AdminSpec] = Field(
         default_factory=list, description="platform admins, who see every tenant"
     )
