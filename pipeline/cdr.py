@@ -2,7 +2,9 @@
 
 Rows are classified (trunk / user channels, disposition), grouped into calls by key and calls
 into hours, in work tables of the pass's connection (`pipeline.worktables`; a temporary table
-may appear once per statement, hence the separate INSERTs).
+may appear once per statement, hence the separate INSERTs). Lookups by call key drive from
+the small key table (`STRAIGHT_JOIN`, the key index forced): with a fresh MEMORY table or stale
+statistics the optimizer would otherwise scan every CDR of the tenant.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pipeline.hours import hour_text, range_sql
 from pipeline.platform import Platform
 from pipeline.worktables import create as _create
 from pipeline.worktables import drop_all as drop_temp
+from pipeline.worktables import force_index
 from pipeline.worktables import name_table as _name_table
 from qfon.schema.analytics import USER_CDR_FIGURES
 
@@ -85,10 +88,16 @@ ROW_COLUMNS = (
 
 def new_rows(conn: Connection, low: int, high: int) -> tuple[int, list[int]]:
     """Count of rows in (low, high] and the ids of the malformed ones among them."""
+    if high <= low:
+        return 0, []
     where = "c.id > :lo AND c.id <= :hi"
-    count = conn.execute(
-        text(f"SELECT COUNT(*) FROM ast_cdr_adaptive c WHERE {where}"), {"lo": low, "hi": high}
-    ).scalar_one()
+    bad_sql = "c.calldate IS NULL OR c.calldate < '1000-01-01'"
+    count, n_bad = conn.execute(
+        text(f"SELECT COUNT(*), COALESCE(SUM({bad_sql}), 0) FROM ast_cdr_adaptive c WHERE {where}"),
+        {"lo": low, "hi": high},
+    ).one()
+    if not n_bad:
+        return int(count), []
     bad = conn.execute(
         text(
             f"SELECT c.id FROM ast_cdr_adaptive c WHERE {where} "
@@ -124,13 +133,13 @@ def touched_hours(conn: Connection, low: int, high: int) -> set[datetime]:
         {"lo": low, "hi": high},
     )
     hours: set[datetime] = set()
-    for join in (
-        "c.linkedid = n.k",
-        "c.uniqueid = n.k AND (c.linkedid IS NULL OR c.linkedid = '')",
+    for column, join in (
+        ("linkedid", "c.linkedid = n.k"),
+        ("uniqueid", "c.uniqueid = n.k AND (c.linkedid IS NULL OR c.linkedid = '')"),
     ):
         sql = (
-            f"SELECT DISTINCT {hour_text('c.calldate')} FROM qp_newkeys n "
-            f"JOIN ast_cdr_adaptive c ON {join} WHERE {VALID}"
+            f"SELECT DISTINCT {hour_text('c.calldate')} FROM qp_newkeys n STRAIGHT_JOIN "
+            f"ast_cdr_adaptive c {force_index(conn, column)} ON {join} WHERE {VALID}"
         )
         hours |= set(conn.execute(text(sql)).scalars())
     return hours
@@ -156,11 +165,12 @@ def _load_rows(conn: Connection, hours: set[datetime], platform: Platform, full:
         ),
         params,
     )
-    for join in (
-        "c.linkedid = kk.k",
-        "c.uniqueid = kk.k AND (c.linkedid IS NULL OR c.linkedid = '')",
+    for column, join in (
+        ("linkedid", "c.linkedid = kk.k"),
+        ("uniqueid", "c.uniqueid = kk.k AND (c.linkedid IS NULL OR c.linkedid = '')"),
     ):
-        source = f"qp_keys kk JOIN ast_cdr_adaptive c ON {join}"
+        hint = force_index(conn, column)
+        source = f"qp_keys kk STRAIGHT_JOIN ast_cdr_adaptive c {hint} ON {join}"
         conn.execute(text(insert + select.format(source=source) + f" WHERE {VALID}"))
 
 

@@ -34,11 +34,19 @@ def latest_hour(conn: Connection) -> datetime | None:
 
 def new_rows(conn: Connection, low: int, high: int) -> tuple[int, list[int], datetime | None]:
     """Rows in (low, high]: how many, the malformed ids, the earliest valid ts among them."""
+    if high <= low:
+        return 0, [], None
     where = "id > :lo AND id <= :hi"
     params = {"lo": low, "hi": high}
-    count, earliest = conn.execute(
-        text(f"SELECT COUNT(*), MIN(IF({VALID}, ts, NULL)) FROM inuse WHERE {where}"), params
+    count, earliest, n_bad = conn.execute(
+        text(
+            f"SELECT COUNT(*), MIN(IF({VALID}, ts, NULL)), "
+            f"COALESCE(SUM(NOT COALESCE({VALID}, FALSE)), 0) FROM inuse WHERE {where}"
+        ),
+        params,
     ).one()
+    if not n_bad:
+        return int(count), [], earliest
     bad = conn.execute(
         text(f"SELECT id FROM inuse WHERE {where} AND NOT COALESCE({VALID}, FALSE) ORDER BY id"),
         params,
@@ -50,13 +58,15 @@ def touched_hours(conn: Connection, low: int, earliest: datetime | None) -> set[
     """Hours whose max_concurrent or row existence new samples (ts >= `earliest`) can change."""
     if earliest is None:
         return set()
-    old_latest = conn.execute(
-        text(f"SELECT ts FROM inuse WHERE id <= :lo AND {VALID} ORDER BY ts DESC LIMIT 1"),
+    old_latest, latest, stored = conn.execute(
+        text(
+            f"SELECT (SELECT ts FROM inuse WHERE id <= :lo AND {VALID} ORDER BY ts DESC LIMIT 1), "
+            f"(SELECT MAX(ts) FROM inuse WHERE {VALID}), (SELECT MAX(period_start) FROM call_stats)"
+        ),
         {"lo": low},
-    ).scalar()
+    ).one()
     start = min(earliest, old_latest) if old_latest else earliest
-    end = latest_hour(conn) or hour_of(earliest)
-    stored = conn.execute(text("SELECT MAX(period_start) FROM call_stats")).scalar()
+    end = (hour_of(latest) if latest else None) or hour_of(earliest)
     return span(start, max(end, stored) if stored else end)
 
 

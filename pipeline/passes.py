@@ -18,6 +18,7 @@ from pipeline import cdr, inuse, queue_log, state, store, worktables
 from pipeline.lock import tenant_lock
 from pipeline.platform import Platform, load_platform
 from pipeline.queue_log import Layout
+from pipeline.rules import QueueEvent, hour_of
 from qfon.tenants import quoted
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def tenant_session(engine: Engine, domain: str, lock_wait: int) -> Iterator[Conn
     with engine.connect() as conn:
         conn.exec_driver_sql(f"USE {quoted(domain)}")
         conn.info.pop("qp_wide", None)  # per tenant: its key columns decide the work tables
+        conn.info.pop("qp_index", None)  # and its key indexes the lookups
         with tenant_lock(conn, domain, lock_wait):
             conn.commit()  # the next statement opens a snapshot taken under the lock
             try:
@@ -95,15 +97,18 @@ def recompute(
     full_cdr: bool = False,
     full_queue: bool = False,
     full_inuse: bool = False,
+    queue_events: list[QueueEvent] | None = None,
 ) -> int:
-    """Recompute the hours from every source row and replace them (caller commits)."""
+    """Recompute the hours from every source row and replace them (caller commits).
+
+    `queue_events`: with `full_queue`, every queue event of the log, already read."""
     if not hours:
         return 0
     now = datetime.now(zone).replace(tzinfo=None)
     store.delete_hours(conn, hours)
     calls = cdr.cdr_figures(conn, hours, platform, now, full_cdr)
     queues, queue_users = queue_log.queue_figures_for(
-        conn, hours, platform, layout, zone, full_queue
+        conn, hours, platform, layout, zone, full_queue, queue_events
     )
     store.add_queue_users(conn, queue_users, now)
     peaks = (inuse.peaks_all if full_inuse else inuse.peaks)(conn, hours, platform)
@@ -149,11 +154,15 @@ def incremental(conn: Connection, domain: str, zone: ZoneInfo, result: PassResul
         )
     else:
         full_cdr = False
+    kept = queue_log.Kept() if marks[q_src] == 0 else None
     read[q_src], bad[q_src], callids = queue_log.new_rows(
-        conn, marks[q_src], high[q_src], layout, zone
+        conn, marks[q_src], high[q_src], layout, zone, kept
     )
     full_queue = marks[q_src] == 0 and read[q_src] > 0
-    if full_queue:
+    events = kept.events if full_queue and kept is not None and kept.exact else None
+    if events is not None:
+        hours |= {hour_of(e.time) for e in events if e.event == "ENTERQUEUE"}
+    elif full_queue:
         hours |= queue_log.all_hours(conn, layout, zone)
     else:
         hours |= queue_log.touched_hours(conn, callids, layout, zone)
@@ -165,7 +174,7 @@ def incremental(conn: Connection, domain: str, zone: ZoneInfo, result: PassResul
         hours |= inuse.touched_hours(conn, marks[i_src], earliest)
     for source, ids in bad.items():
         _log_malformed(domain, source, ids)
-    recompute(conn, hours, platform, layout, zone, full_cdr, full_queue, full_inuse)
+    recompute(conn, hours, platform, layout, zone, full_cdr, full_queue, full_inuse, events)
     malformed = {s: len(ids) for s, ids in bad.items()}
     state.write_success(conn, high, read, malformed, len(hours))
     conn.commit()

@@ -1,14 +1,15 @@
 """Queue calls from `ast_queue_log` (both layouts): rows of the affected calls go to Python.
 
-The table has no `callid` index, so a callid lookup is one scan of the log; the state machine
-itself is `pipeline.rules.queue_calls`.
+Tables made by `qfon tenant create` index `callid`; on older tables without that index a callid
+lookup is one scan of the log. The state machine itself is `pipeline.rules.queue_calls`.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 EVENTS_SQL = ", ".join(f"'{e}'" for e in QUEUE_EVENTS)
 CHUNK = 2000  # callids per IN list; more than SCAN_ALL of them: one scan of the whole log
 SCAN_ALL = 20000
+PLAIN = re.compile(r"[A-Za-z0-9_ ]*")
 
 
 @dataclass(frozen=True)
@@ -77,18 +79,51 @@ def to_event(row: tuple, layout: Layout, zone: ZoneInfo) -> QueueEvent | None:
     )
 
 
+@dataclass
+class Kept:
+    """The queue events a first pass's `new_rows` read, if they are exactly SQL's selection."""
+
+    events: list[QueueEvent] = field(default_factory=list)
+    exact: bool = True
+
+
+def _plainly_other(event: str) -> bool:
+    """Whether an event name differs from every queue event under any collation (plain ASCII,
+    not a case or trailing-space variant of one): then SQL's `event IN (...)` skips it too."""
+    return PLAIN.fullmatch(event) is not None and event.rstrip(" ").upper() not in QUEUE_EVENTS
+
+
 def new_rows(
-    conn: Connection, low: int, high: int, layout: Layout, zone: ZoneInfo
+    conn: Connection,
+    low: int,
+    high: int,
+    layout: Layout,
+    zone: ZoneInfo,
+    keep: Kept | None = None,
 ) -> tuple[int, list[int], set[str]]:
-    """Rows in (low, high]: how many, the malformed ids, the callids of their queue events."""
+    """Rows in (low, high]: how many, the malformed ids, the callids of their queue events.
+
+    With `keep`, the queue events read are kept (what `events_of(None)` would read: a first
+    pass saves two more scans of the log), unless an event name is a variant whose match
+    depends on the collation (`keep.exact` false: the caller then asks SQL)."""
+    if high <= low:
+        return 0, [], set()
+    where = "id <= :hi" if keep is not None else "id > :lo AND id <= :hi"
     result = conn.execute(
-        text(f"SELECT {layout.columns} FROM ast_queue_log WHERE id > :lo AND id <= :hi"),
+        text(f"SELECT {layout.columns} FROM ast_queue_log WHERE {where}"),
         {"lo": low, "hi": high},
     )
     count, bad, callids = 0, [], set()
     for row in result:
-        count += 1
         ev = to_event(tuple(row), layout, zone)
+        if keep is not None and keep.exact and ev is not None:
+            if ev.event in QUEUE_EVENTS:
+                keep.events.append(ev)
+            elif not _plainly_other(ev.event):
+                keep.exact, keep.events = False, []
+        if int(row[0]) <= low:
+            continue
+        count += 1
         if ev is None:
             bad.append(int(row[0]))
             continue
@@ -180,12 +215,17 @@ def queue_figures_for(
     layout: Layout,
     zone: ZoneInfo,
     full: bool = False,
+    events: list[QueueEvent] | None = None,
 ) -> tuple[dict[tuple, dict], dict[tuple, dict]]:
-    """queue_calls_stats and the queue figures of user_stats for the queue calls in `hours`."""
+    """queue_calls_stats and the queue figures of user_stats for the queue calls in `hours`.
+
+    `events`: with `full`, every queue event of the log, already read (see `new_rows`)."""
     if not hours:
         return {}, {}
     callids = None if full else _enter_callids(conn, hours, layout, zone)
     if callids is not None and not callids:
         return {}, {}
-    calls = [c for c in queue_calls(events_of(conn, callids, layout, zone)) if c.hour in hours]
+    if events is None or not full:
+        events = events_of(conn, callids, layout, zone)
+    calls = [c for c in queue_calls(events) if c.hour in hours]
     return queue_figures(calls, platform.sla, platform.logins, platform.user_names)

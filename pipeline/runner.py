@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipeline import state
 from pipeline.lock import TenantBusy
 from pipeline.passes import PassResult, first_look, incremental, rebuild_days, tenant_session
 from qfon.db import describe_db_error
-from qfon.discovery import discover, tenant_engine
+from qfon.discovery import discover, server_engine, tenant_engine
 from qfon.errors import QfonError
 from qfon.logs import json_line
 from qfon.settings import Settings
@@ -79,6 +80,29 @@ def report_line(result: PassResult) -> str:
     )
 
 
+def _largest_first(settings: Settings, tenants: list[Tenant], workers: int) -> list[int]:
+    """Indexes of the tenants, largest CDR table first: a big tenant started last would keep
+    one worker busy alone at the end (a backfill). One cheap query per server."""
+    if workers < 2 or len(tenants) <= workers:
+        return list(range(len(tenants)))
+    sizes: dict[tuple[int, str], int] = {}
+    for server in sorted({t.server for t in tenants}):
+        try:
+            with server_engine(settings, server).connect() as conn:
+                rows = conn.execute(
+                    text(
+                        "SELECT table_schema, data_length FROM information_schema.tables "
+                        "WHERE table_name = 'ast_cdr_adaptive'"
+                    )
+                )
+                sizes.update({(server, str(r[0])): int(r[1] or 0) for r in rows})
+        except SQLAlchemyError as exc:  # only the order is lost
+            log.warning("cannot read table sizes: %s", describe_db_error(exc))
+    return sorted(
+        range(len(tenants)), key=lambda i: -sizes.get((tenants[i].server, tenants[i].name), 0)
+    )
+
+
 def run_pass(
     settings: Settings,
     names: Iterable[str] = (),
@@ -95,7 +119,11 @@ def run_pass(
 
     results = []
     with ThreadPoolExecutor(max_workers=settings.pipeline.workers) as pool:
-        for result in pool.map(one, tenants):
+        futures: dict[int, Future[PassResult]] = {}
+        for i in _largest_first(settings, tenants, settings.pipeline.workers):
+            futures[i] = pool.submit(one, tenants[i])
+        for i in range(len(tenants)):  # reported in discovery order
+            result = futures[i].result()
             if result.status == "failed":
                 log.error("%s: pass failed: %s", result.tenant, result.error)
             emit(report_line(result))

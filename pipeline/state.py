@@ -40,26 +40,29 @@ def write_success(
     malformed: dict[str, int],
     hours: int,
 ) -> None:
-    """Record a successful pass (inside the transaction that wrote its hours)."""
-    for source in SOURCES:
-        conn.execute(
-            text(
-                "INSERT INTO qfon_pipeline_state (source, watermark, last_success, last_attempt, "
-                "last_error, rows_read, rows_malformed, hours_recomputed) VALUES (:s, :w, "
-                "UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL, :r, :m, :h) ON DUPLICATE KEY UPDATE "
-                "watermark = VALUES(watermark), last_success = VALUES(last_success), "
-                "last_attempt = VALUES(last_attempt), last_error = NULL, "
-                "rows_read = VALUES(rows_read), rows_malformed = VALUES(rows_malformed), "
-                "hours_recomputed = VALUES(hours_recomputed)"
-            ),
-            {
-                "s": source,
-                "w": watermarks[source],
-                "r": read.get(source, 0),
-                "m": malformed.get(source, 0),
-                "h": hours,
-            },
-        )
+    """Record a successful pass (inside the transaction that wrote its hours), one statement."""
+    rows: list[str] = []
+    params: dict[str, object] = {"h": hours}
+    for i, source in enumerate(SOURCES):
+        rows.append(f"(:s{i}, :w{i}, UTC_TIMESTAMP(), UTC_TIMESTAMP(), NULL, :r{i}, :m{i}, :h)")
+        params |= {
+            f"s{i}": source,
+            f"w{i}": watermarks[source],
+            f"r{i}": read.get(source, 0),
+            f"m{i}": malformed.get(source, 0),
+        }
+    conn.execute(
+        text(
+            "INSERT INTO qfon_pipeline_state (source, watermark, last_success, last_attempt, "
+            f"last_error, rows_read, rows_malformed, hours_recomputed) VALUES {', '.join(rows)} "
+            "ON DUPLICATE KEY UPDATE "
+            "watermark = VALUES(watermark), last_success = VALUES(last_success), "
+            "last_attempt = VALUES(last_attempt), last_error = NULL, "
+            "rows_read = VALUES(rows_read), rows_malformed = VALUES(rows_malformed), "
+            "hours_recomputed = VALUES(hours_recomputed)"
+        ),
+        params,
+    )
 
 
 def touch_success(conn: Connection) -> None:

@@ -67,6 +67,7 @@ queue_log_v16 = Table(
     Column("time", String(26), nullable=False, server_default=""),
     Column("data", String(255), nullable=False, server_default=""),
     Index("ix_queue_log_time", "time"),
+    Index("ix_queue_log_callid", "callid"),
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )
@@ -79,6 +80,7 @@ queue_log_v18 = Table(
     Column("time", DATETIME(fsp=6), nullable=True),
     *[Column(f"data{i}", String(100), nullable=False, server_default="") for i in range(1, 6)],
     Index("ix_queue_log_time", "time"),
+    Index("ix_queue_log_callid", "callid"),
     mysql_engine="InnoDB",
     mysql_charset="utf8mb4",
 )
