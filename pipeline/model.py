@@ -12,22 +12,12 @@ from datetime import datetime
 from pipeline.platform import Platform
 from pipeline.rules import HOUR, QueueEvent, channel_peer, disposition, hour_of, queue_figures
 from pipeline.rules import queue_calls as build_queue_calls
+from qfon.schema.analytics import USER_CDR_FIGURES
 
 CALL_ZERO = dict.fromkeys(
     ("calls", "answered", "no_answer", "busy", "failed", "billsec_total", "duration_total"), 0
 )
-USER_CDR_ZERO = dict.fromkeys(
-    (
-        "calls_out",
-        "calls_out_answered",
-        "calls_in",
-        "calls_in_answered",
-        "calls_in_missed",
-        "calls_internal",
-        "talk_seconds",
-    ),
-    0,
-)
+USER_CDR_ZERO = dict.fromkeys(USER_CDR_FIGURES, 0)
 Tables = dict[str, dict[tuple, dict]]
 
 

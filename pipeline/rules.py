@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from qfon.schema.analytics import QUEUE_FIGURES, USER_QUEUE_FIGURES
+
 HOUR = timedelta(hours=1)
 
 OUTCOMES = {
@@ -198,24 +200,8 @@ def member_of(agent: str | None, logins: Mapping[str, int], names: Mapping[str, 
     return names.get(agent)
 
 
-QUEUE_ZERO = dict.fromkeys(
-    (
-        "offered",
-        "answered",
-        "abandoned",
-        "timeout",
-        "exit_key",
-        "exit_empty",
-        "answered_in_sla",
-        "wait_answered_total",
-        "wait_answered_max",
-        "wait_abandoned_total",
-        "talk_total",
-        "transferred",
-    ),
-    0,
-)
-USER_QUEUE_ZERO = {"queue_answered": 0, "queue_talk_seconds": 0, "queue_ringnoanswer": 0}
+QUEUE_ZERO = dict.fromkeys(QUEUE_FIGURES, 0)
+USER_QUEUE_ZERO = dict.fromkeys(USER_QUEUE_FIGURES, 0)
 
 
 def queue_figures(
