@@ -54,24 +54,66 @@ def _dashes(names: Iterable[str]) -> int:
     return max((n.count("-") for n in names), default=0)
 
 
+def _peer(column: str) -> str:
+    """`column` up to and with its last '-', as bytes: the part every candidate name comes from
+    (a candidate is shorter than the text after 'SIP/', so never holds the last piece)."""
+    return (
+        f"CAST(LEFT({column}, CHAR_LENGTH({column}) - "
+        f"CHAR_LENGTH(SUBSTRING_INDEX({column}, '-', -1))) AS BINARY)"
+    )
+
+
+def _classify(conn: Connection, platform: Platform, side: str, column: str) -> tuple[str, ...]:
+    """LEFT JOINs of the name tables on `column`; the columns (trunk?, number) and the user."""
+    joins = []
+    trunks = [f"t{side}{n}" for n in range(1, _dashes(platform.trunk_names) + 2)]
+    users = [f"u{side}{n}" for n in range(1, _dashes(platform.logins) + 2)]
+    for n, alias in enumerate(trunks, 1):
+        table = _name_table(conn, "trunks", platform.trunk_names)
+        joins.append(f"LEFT JOIN {table} {alias} ON {alias}.bname = {_candidate(column, n)}")
+    for n, alias in enumerate(users, 1):
+        table = _name_table(conn, "logins", platform.logins)
+        joins.append(f"LEFT JOIN {table} {alias} ON {alias}.bname = {_candidate(column, n)}")
+    is_trunk = " OR ".join(f"{a}.bname IS NOT NULL" for a in trunks)
+    longest_t = ", ".join(f"{a}.v" for a in reversed(trunks))
+    longest_u = ", ".join(f"{a}.v" for a in reversed(users))
+    return (
+        " ".join(joins),
+        f"({is_trunk}), COALESCE({longest_t}, NULL)",
+        f"IF({is_trunk}, NULL, COALESCE({longest_u}, NULL))",
+    )
+
+
+def _peer_select(conn: Connection, platform: Platform) -> str:
+    """SELECT of classified rows from `c`, channels classified once per distinct peer: two
+    work tables (one per column) map the peer part of a channel to trunk?, number, user."""
+    for side, column in (("ch", "channel"), ("dst", "dstchannel")):
+        _create(
+            conn,
+            f"CREATE TEMPORARY TABLE qp_p{side} (p VARBINARY(1020) NOT NULL PRIMARY KEY, "
+            "t TINYINT NOT NULL, num INT NULL, u INT NULL) ENGINE=MEMORY",
+        )
+        joins, trunk, user = _classify(conn, platform, side, "x.p")
+        conn.execute(
+            text(
+                f"INSERT INTO qp_p{side} SELECT x.p, {trunk}, {user} FROM (SELECT DISTINCT "
+                f"{_peer('c.' + column)} AS p FROM ast_cdr_adaptive c WHERE {VALID}) x {joins}"
+            )
+        )
+    return (
+        f"SELECT {KEY}, c.id, c.calldate, COALESCE(pc.t, 0), pc.num, COALESCE(pd.t, 0), pd.num, "
+        f"pc.u, pd.u, {DISP}, IF(({DISP}) = 'A', GREATEST(COALESCE(c.billsec, 0), 0), 0), "
+        "c.calldate + INTERVAL GREATEST(COALESCE(c.duration, 0), 0) SECOND "
+        f"FROM ast_cdr_adaptive c LEFT JOIN qp_pch pc ON pc.p = {_peer('c.channel')} "
+        f"LEFT JOIN qp_pdst pd ON pd.p = {_peer('c.dstchannel')}"
+    )
+
+
 def _row_select(conn: Connection, platform: Platform) -> str:
     """SELECT of classified rows (key, trunk numbers, users, disposition) from `c` + joins."""
-    joins, cols = [], []
-    for side, column in (("ch", "c.channel"), ("dst", "c.dstchannel")):
-        trunks = [f"t{side}{n}" for n in range(1, _dashes(platform.trunk_names) + 2)]
-        users = [f"u{side}{n}" for n in range(1, _dashes(platform.logins) + 2)]
-        for n, alias in enumerate(trunks, 1):
-            table = _name_table(conn, alias, platform.trunk_names)
-            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.bname = {_candidate(column, n)}")
-        for n, alias in enumerate(users, 1):
-            table = _name_table(conn, alias, platform.logins)
-            joins.append(f"LEFT JOIN {table} {alias} ON {alias}.bname = {_candidate(column, n)}")
-        is_trunk = " OR ".join(f"{a}.bname IS NOT NULL" for a in trunks)
-        longest_t = ", ".join(f"{a}.v" for a in reversed(trunks))
-        longest_u = ", ".join(f"{a}.v" for a in reversed(users))
-        cols.append(f"({is_trunk}), COALESCE({longest_t}, NULL)")
-        cols.append(f"IF({is_trunk}, NULL, COALESCE({longest_u}, NULL))")
-    ch_trunk, ch_user, dst_trunk, dst_user = cols
+    ch_joins, ch_trunk, ch_user = _classify(conn, platform, "ch", "c.channel")
+    dst_joins, dst_trunk, dst_user = _classify(conn, platform, "dst", "c.dstchannel")
+    joins = [ch_joins, dst_joins]
     return (
         f"SELECT {KEY}, c.id, c.calldate, {ch_trunk}, {dst_trunk}, {ch_user}, {dst_user}, "
         f"{DISP}, IF(({DISP}) = 'A', GREATEST(COALESCE(c.billsec, 0), 0), 0), "
@@ -123,55 +165,46 @@ def touched_hours(conn: Connection, low: int, high: int) -> set[datetime]:
     _create(
         conn,
         "CREATE TEMPORARY TABLE qp_newkeys (k VARCHAR(64) NOT NULL PRIMARY KEY) "
-        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
-    )
-    conn.execute(
-        text(
-            f"INSERT IGNORE INTO qp_newkeys SELECT {KEY} FROM ast_cdr_adaptive c "
-            f"WHERE c.id > :lo AND c.id <= :hi AND {VALID}"
-        ),
+        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci "
+        f"IGNORE SELECT {KEY} AS k FROM ast_cdr_adaptive c "
+        f"WHERE c.id > :lo AND c.id <= :hi AND {VALID}",
         {"lo": low, "hi": high},
     )
-    hours: set[datetime] = set()
-    for column, join in (
-        ("linkedid", "c.linkedid = n.k"),
-        ("uniqueid", "c.uniqueid = n.k AND (c.linkedid IS NULL OR c.linkedid = '')"),
-    ):
-        sql = (
-            f"SELECT DISTINCT {hour_text('c.calldate')} FROM qp_newkeys n STRAIGHT_JOIN "
-            f"ast_cdr_adaptive c {force_index(conn, column)} ON {join} WHERE {VALID}"
+    sql = " UNION ".join(  # one round trip (a statement may open a temporary table twice)
+        f"SELECT {hour_text('c.calldate')} FROM qp_newkeys n STRAIGHT_JOIN "
+        f"ast_cdr_adaptive c {force_index(conn, column)} ON {join} WHERE {VALID}"
+        for column, join in (
+            ("linkedid", "c.linkedid = n.k"),
+            ("uniqueid", "c.uniqueid = n.k AND (c.linkedid IS NULL OR c.linkedid = '')"),
         )
-        hours |= set(conn.execute(text(sql)).scalars())
-    return hours
+    )
+    return set(conn.execute(text(sql)).scalars())
 
 
 def _load_rows(conn: Connection, hours: set[datetime], platform: Platform, full: bool) -> None:
-    select = _row_select(conn, platform)
     insert = f"INSERT INTO qp_rows {ROW_COLUMNS} "
     _create(conn, ROWS_DDL)
     if full:
-        conn.execute(text(insert + select.format(source="ast_cdr_adaptive c") + f" WHERE {VALID}"))
+        conn.execute(text(insert + _peer_select(conn, platform) + f" WHERE {VALID}"))
         return
+    select = _row_select(conn, platform)
     cond, params = range_sql("c.calldate", hours)
     _create(
         conn,
         "CREATE TEMPORARY TABLE qp_keys (k VARCHAR(64) NOT NULL PRIMARY KEY) "
-        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
-    )
-    conn.execute(
-        text(
-            f"INSERT IGNORE INTO qp_keys SELECT {KEY} FROM ast_cdr_adaptive c "
-            f"WHERE {cond} AND {VALID}"
-        ),
+        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci "
+        f"IGNORE SELECT {KEY} AS k FROM ast_cdr_adaptive c WHERE {cond} AND {VALID}",
         params,
     )
+    parts = []
     for column, join in (
         ("linkedid", "c.linkedid = kk.k"),
         ("uniqueid", "c.uniqueid = kk.k AND (c.linkedid IS NULL OR c.linkedid = '')"),
     ):
         hint = force_index(conn, column)
         source = f"qp_keys kk STRAIGHT_JOIN ast_cdr_adaptive c {hint} ON {join}"
-        conn.execute(text(insert + select.format(source=source) + f" WHERE {VALID}"))
+        parts.append(select.format(source=source) + f" WHERE {VALID}")
+    conn.execute(text(insert + " UNION ALL ".join(parts)))
 
 
 def _build_calls(conn: Connection, hours: set[datetime], full: bool) -> None:
@@ -182,22 +215,19 @@ def _build_calls(conn: Connection, hours: set[datetime], full: bool) -> None:
         "CREATE TEMPORARY TABLE qp_calls (k VARCHAR(64) NOT NULL PRIMARY KEY, "
         "start DATETIME NOT NULL, dir VARCHAR(8) NOT NULL, num INT NULL, "
         "answered TINYINT NOT NULL, outcome CHAR(1) NOT NULL, billsec BIGINT NOT NULL, "
-        "duration BIGINT NOT NULL) ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
-    )
-    conn.execute(
-        text(
-            "INSERT INTO qp_calls SELECT g.k, g.start, g.dir, "
-            "CAST(SUBSTRING(IF(g.dir = 'in', g.in_pack, g.out_pack), 40) AS SIGNED), "
-            "g.answered, IF(g.answered, 'A', SUBSTRING(g.last_pack, 40)), g.billsec, "
-            "TIMESTAMPDIFF(SECOND, g.start, g.end_ts) FROM (SELECT k, MIN(calldate) AS start, "
-            "CASE WHEN MAX(ch_trunk) = 1 THEN 'in' WHEN MAX(dst_trunk) = 1 THEN 'out' "
-            "ELSE 'internal' END AS dir, "
-            f"MIN(IF(ch_trunk = 1, {pack.format('ch_num')}, NULL)) AS in_pack, "
-            f"MIN(IF(dst_trunk = 1, {pack.format('dst_num')}, NULL)) AS out_pack, "
-            f"MAX(disp = 'A') AS answered, MAX({pack.format('disp')}) AS last_pack, "
-            "SUM(billsec) AS billsec, MAX(end_ts) AS end_ts FROM qp_rows GROUP BY k) g "
-            f"WHERE {cond}"
-        ),
+        "duration BIGINT NOT NULL) ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci "
+        "SELECT g.k, g.start, g.dir, "
+        "CAST(SUBSTRING(IF(g.dir = 'in', g.in_pack, g.out_pack), 40) AS SIGNED) AS num, "
+        "g.answered, IF(g.answered, 'A', SUBSTRING(g.last_pack, 40)) AS outcome, g.billsec, "
+        "TIMESTAMPDIFF(SECOND, g.start, g.end_ts) AS duration "
+        "FROM (SELECT k, MIN(calldate) AS start, "
+        "CASE WHEN MAX(ch_trunk) = 1 THEN 'in' WHEN MAX(dst_trunk) = 1 THEN 'out' "
+        "ELSE 'internal' END AS dir, "
+        f"MIN(IF(ch_trunk = 1, {pack.format('ch_num')}, NULL)) AS in_pack, "
+        f"MIN(IF(dst_trunk = 1, {pack.format('dst_num')}, NULL)) AS out_pack, "
+        f"MAX(disp = 'A') AS answered, MAX({pack.format('disp')}) AS last_pack, "
+        "SUM(billsec) AS billsec, MAX(end_ts) AS end_ts FROM qp_rows GROUP BY k) g "
+        f"WHERE {cond}",
         params,
     )
 
@@ -227,13 +257,9 @@ def insert_user_figures(conn: Connection, now: datetime) -> None:
         "CREATE TEMPORARY TABLE qp_roles (k VARCHAR(64) NOT NULL, u INT NOT NULL, "
         "is_ch TINYINT NOT NULL, is_dst TINYINT NOT NULL, dst_ans TINYINT NOT NULL, "
         "talk BIGINT NOT NULL, PRIMARY KEY (k, u)) "
-        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
-    )
-    conn.execute(
-        text(
-            "INSERT INTO qp_roles SELECT k, ch_user, 1, 0, 0, SUM(billsec) FROM qp_rows "
-            "WHERE ch_user IS NOT NULL GROUP BY k, ch_user"
-        )
+        "ENGINE=MEMORY CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci "
+        "SELECT k, ch_user AS u, 1 AS is_ch, 0 AS is_dst, 0 AS dst_ans, SUM(billsec) AS talk "
+        "FROM qp_rows WHERE ch_user IS NOT NULL GROUP BY k, ch_user",
     )
     conn.execute(
         text(

@@ -82,22 +82,19 @@ def peaks(conn: Connection, hours: set[datetime], platform: Platform) -> dict[tu
         return {}
     ordered = sorted(hours)
     lo, hi = ordered[0], ordered[-1] + HOUR
-    base = conn.execute(
+    rows = conn.execute(  # one round trip: the value before `lo` (part 0), then the samples
         text(
-            "SELECT i.id, i.ts, i.sip_trunk_id, i.calls FROM inuse i JOIN (SELECT sip_trunk_id, "
-            f"MAX(ts) AS ts FROM inuse WHERE ts < :lo AND {VALID} GROUP BY sip_trunk_id) m "
-            "ON m.sip_trunk_id = i.sip_trunk_id AND m.ts = i.ts ORDER BY i.ts, i.id"
-        ),
-        {"lo": lo},
-    ).all()
-    samples = conn.execute(
-        text(
-            "SELECT id, ts, sip_trunk_id, calls FROM inuse WHERE ts >= :lo AND ts < :hi "
-            "ORDER BY ts, id"
+            "(SELECT 0 AS part, i.id, i.ts, i.sip_trunk_id, i.calls FROM inuse i JOIN (SELECT "
+            f"sip_trunk_id, MAX(ts) AS ts FROM inuse WHERE ts < :lo AND {VALID} GROUP BY "
+            "sip_trunk_id) m ON m.sip_trunk_id = i.sip_trunk_id AND m.ts = i.ts) UNION ALL "
+            "(SELECT 1, id, ts, sip_trunk_id, calls FROM inuse WHERE ts >= :lo AND ts < :hi) "
+            "ORDER BY part, ts, id"
         ),
         {"lo": lo, "hi": hi},
     ).all()
-    return sweep([tuple(r) for r in base], [tuple(r) for r in samples], ordered, platform)
+    base = [tuple(r[1:]) for r in rows if r[0] == 0]
+    samples = [tuple(r[1:]) for r in rows if r[0] == 1]
+    return sweep(base, samples, ordered, platform)
 
 
 def sweep(

@@ -168,10 +168,9 @@ def incremental(conn: Connection, domain: str, zone: ZoneInfo, result: PassResul
         hours |= queue_log.touched_hours(conn, callids, layout, zone)
     read[i_src], bad[i_src], earliest = inuse.new_rows(conn, marks[i_src], high[i_src])
     full_inuse = marks[i_src] == 0 and read[i_src] > 0
-    if full_inuse:
-        hours |= inuse.all_hours(conn)
-    else:
-        hours |= inuse.touched_hours(conn, marks[i_src], earliest)
+    # From the earliest new sample to the latest sample or stored hour (a first read too: a
+    # sample holds its value over the hours of calls stored after it).
+    hours |= inuse.touched_hours(conn, marks[i_src], earliest)
     for source, ids in bad.items():
         _log_malformed(domain, source, ids)
     recompute(conn, hours, platform, layout, zone, full_cdr, full_queue, full_inuse, events)

@@ -45,10 +45,17 @@ def build_platform(
 
 def load_platform(conn: Connection) -> Platform:
     """Read the platform tables of the tenant the connection uses (`USE <domain>`)."""
-    numbers = set(conn.execute(text("SELECT id FROM dial_numbers")).scalars())
-    trunks = [
-        tuple(r) for r in conn.execute(text("SELECT id, name, dial_number_id FROM sip_trunks"))
-    ]
-    users = [tuple(r) for r in conn.execute(text("SELECT id, login, name FROM users"))]
-    queues = [tuple(r) for r in conn.execute(text("SELECT name, sla_seconds FROM queues"))]
+    rows = conn.execute(
+        text(  # one round trip; a column per table column keeps each one's type
+            "SELECT 0, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM dial_numbers "
+            "UNION ALL SELECT 1, NULL, id, name, dial_number_id, NULL, NULL, NULL, NULL, NULL "
+            "FROM sip_trunks UNION ALL SELECT 2, NULL, NULL, NULL, NULL, id, login, name, NULL, "
+            "NULL FROM users UNION ALL SELECT 3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, name, "
+            "sla_seconds FROM queues"
+        )
+    ).all()
+    numbers = {r[1] for r in rows if r[0] == 0}
+    trunks = [tuple(r[2:5]) for r in rows if r[0] == 1]
+    users = [tuple(r[5:8]) for r in rows if r[0] == 2]
+    queues = [tuple(r[8:10]) for r in rows if r[0] == 3]
     return build_platform(numbers, trunks, users, queues)  # type: ignore[arg-type]

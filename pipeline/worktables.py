@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-TEMP = ("qp_newkeys", "qp_keys", "qp_rows", "qp_calls", "qp_roles")
+TEMP = ("qp_newkeys", "qp_keys", "qp_rows", "qp_calls", "qp_roles", "qp_pch", "qp_pdst")
 
 
 def drop_all(conn: Connection) -> None:
@@ -26,11 +26,14 @@ def drop_if_used(conn: Connection) -> None:
 
 
 def name_table(conn: Connection, alias: str, values: dict[str, int]) -> str:
-    """A small temporary table name -> value; one per join (a temporary table may appear
-    only once per statement)."""
+    """A small temporary table name -> value, made once per pass and joined under many aliases
+    (MariaDB >= 10.2.2 lets a statement open a temporary table more than once)."""
     table = f"qp_n_{alias}"
+    made = conn.info.setdefault("qp_name_tables", set())
+    if table in made:
+        return table
     ddl = f"CREATE TEMPORARY TABLE {table} (bname VARBINARY(255) PRIMARY KEY, v INT NOT NULL)"
-    conn.info.setdefault("qp_name_tables", set()).add(table)
+    made.add(table)
     conn.info["qp_made"] = True
     if not values:
         conn.execute(text(ddl))
@@ -44,9 +47,10 @@ def name_table(conn: Connection, alias: str, values: dict[str, int]) -> str:
     return table
 
 
-def create(conn: Connection, ddl: str) -> None:
+def create(conn: Connection, ddl: str, params: dict[str, object] | None = None) -> None:
     """Create a work table: in memory when call keys fit 64 characters (the spec's 32), else
-    InnoDB with room for any key (MEMORY stores VARCHAR at full width)."""
+    InnoDB with room for any key (MEMORY stores VARCHAR at full width). The DDL may end in
+    `[IGNORE] SELECT …` (columns matched by name) with `params`."""
     if "qp_wide" not in conn.info:
         widest, by_uniqueid, by_linkedid = conn.execute(
             text(
@@ -69,7 +73,7 @@ def create(conn: Connection, ddl: str) -> None:
     if conn.info["qp_wide"]:
         ddl = ddl.replace("VARCHAR(64)", "VARCHAR(255)").replace("ENGINE=MEMORY ", "")
     conn.info["qp_made"] = True
-    conn.execute(text(ddl))
+    conn.execute(text(ddl), params or {})
 
 
 def force_index(conn: Connection, column: str) -> str:
