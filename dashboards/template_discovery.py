@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from template_parts import f, i
+from template_parts import f, i, trigger
 
 FS = "vfs.fs.size[{#FSNAME},{}]"
 FS_CRIT = (
@@ -51,13 +51,13 @@ DISCOVERY: list[dict[str, Any]] = [
                 units="%",
                 component="storage",
                 triggers=[
-                    {
-                        "name": "{#FSNAME}: Running out of free inodes (free < "
+                    trigger(
+                        "{#FSNAME}: Running out of free inodes (free < "
                         '{$VFS.FS.INODE.PFREE.MIN.CRIT:"{#FSNAME}"}%)',
-                        "expression": f("min", "vfs.fs.inode[{#FSNAME},pfree]", "5m")
+                        f("min", "vfs.fs.inode[{#FSNAME},pfree]", "5m")
                         + '<{$VFS.FS.INODE.PFREE.MIN.CRIT:"{#FSNAME}"}',
-                        "priority": "AVERAGE",
-                    }
+                        "AVERAGE",
+                    )
                 ],
             ),
         ],
@@ -143,11 +143,11 @@ DISCOVERY: list[dict[str, Any]] = [
                 "Service {#SERVICE}: up",
                 component="services",
                 triggers=[
-                    {
-                        "name": "Service {#SERVICE} is down",
-                        "expression": f("last", "pbx.service.up[{#SERVICE}]") + "=0",
-                        "priority": "HIGH",
-                    }
+                    trigger(
+                        "Service {#SERVICE} is down",
+                        f("last", "pbx.service.up[{#SERVICE}]") + "=0",
+                        "HIGH",
+                    )
                 ],
             ),
             i(
@@ -174,12 +174,12 @@ DISCOVERY: list[dict[str, Any]] = [
                 units="s",
                 component="pipeline",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: pipeline lags over {$PBX.PIPELINE.LAG.MAX}",
-                        "expression": f("last", "pbx.tenant.pipeline.lag[{#TENANT}]")
+                    trigger(
+                        "Tenant {#TENANT}: pipeline lags over {$PBX.PIPELINE.LAG.MAX}",
+                        f("last", "pbx.tenant.pipeline.lag[{#TENANT}]")
                         + ">{$PBX.PIPELINE.LAG.MAX}",
-                        "priority": "AVERAGE",
-                    }
+                        "AVERAGE",
+                    )
                 ],
             ),
             i(
@@ -193,12 +193,12 @@ DISCOVERY: list[dict[str, Any]] = [
                 "Tenant {#TENANT}: malformed rows",
                 component="pipeline",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: the pipeline met malformed rows",
-                        "expression": f("last", "pbx.tenant.pipeline.malformed[{#TENANT}]")
+                    trigger(
+                        "Tenant {#TENANT}: the pipeline met malformed rows",
+                        f("last", "pbx.tenant.pipeline.malformed[{#TENANT}]")
                         + ">{$PBX.PIPELINE.MALFORMED.MAX}",
-                        "priority": "WARNING",
-                    }
+                        "WARNING",
+                    )
                 ],
             ),
             i(
@@ -206,11 +206,11 @@ DISCOVERY: list[dict[str, Any]] = [
                 "Tenant {#TENANT}: pipeline error",
                 component="pipeline",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: the pipeline reports an error",
-                        "expression": f("last", "pbx.tenant.pipeline.error[{#TENANT}]") + "=1",
-                        "priority": "WARNING",
-                    }
+                    trigger(
+                        "Tenant {#TENANT}: the pipeline reports an error",
+                        f("last", "pbx.tenant.pipeline.error[{#TENANT}]") + "=1",
+                        "WARNING",
+                    )
                 ],
             ),
             i(
@@ -219,13 +219,11 @@ DISCOVERY: list[dict[str, Any]] = [
                 units="s",
                 component="backup",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: last good backup older than "
-                        "{$PBX.BACKUP.AGE.MAX}",
-                        "expression": f("last", "pbx.tenant.backup.age[{#TENANT}]")
-                        + ">{$PBX.BACKUP.AGE.MAX}",
-                        "priority": "HIGH",
-                    }
+                    trigger(
+                        "Tenant {#TENANT}: last good backup older than {$PBX.BACKUP.AGE.MAX}",
+                        f("last", "pbx.tenant.backup.age[{#TENANT}]") + ">{$PBX.BACKUP.AGE.MAX}",
+                        "HIGH",
+                    )
                 ],
             ),
             i(
@@ -234,17 +232,16 @@ DISCOVERY: list[dict[str, Any]] = [
                 value_type="CHAR",
                 component="backup",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: last backup failed",
-                        "expression": f("last", "pbx.tenant.backup.status[{#TENANT}]")
-                        + '="failed"',
-                        "priority": "AVERAGE",
-                    },
-                    {
-                        "name": "Tenant {#TENANT}: never backed up",
-                        "expression": f("last", "pbx.tenant.backup.status[{#TENANT}]") + '="none"',
-                        "priority": "WARNING",
-                    },
+                    trigger(
+                        "Tenant {#TENANT}: last backup failed",
+                        f("last", "pbx.tenant.backup.status[{#TENANT}]") + '="failed"',
+                        "AVERAGE",
+                    ),
+                    trigger(
+                        "Tenant {#TENANT}: never backed up",
+                        f("last", "pbx.tenant.backup.status[{#TENANT}]") + '="none"',
+                        "WARNING",
+                    ),
                 ],
             ),
             i(
@@ -264,11 +261,11 @@ DISCOVERY: list[dict[str, Any]] = [
                 "Tenant {#TENANT}: VM running",
                 component="xen",
                 triggers=[
-                    {
-                        "name": "Tenant {#TENANT}: VM is not running",
-                        "expression": f("last", "pbx.tenant.vm.running[{#TENANT}]") + "=0",
-                        "priority": "HIGH",
-                    }
+                    trigger(
+                        "Tenant {#TENANT}: VM is not running",
+                        f("last", "pbx.tenant.vm.running[{#TENANT}]") + "=0",
+                        "HIGH",
+                    )
                 ],
             ),
         ],

@@ -28,6 +28,11 @@ def f(func: str, key: str, params: str = "") -> str:
     return f"{func}(/{T}/{key}{',' + params if params else ''})"
 
 
+def trigger(name: str, expression: str, priority: str) -> dict[str, str]:
+    """A trigger spec (name, 6.0 expression, severity)."""
+    return {"name": name, "expression": expression, "priority": priority}
+
+
 def i(key: str, name: str, **extra: Any) -> dict[str, Any]:
     """An item spec."""
     return {"key": key, "name": name, **extra}
@@ -41,11 +46,11 @@ ITEMS: list[dict[str, Any]] = [
         units="%",
         component="cpu",
         triggers=[
-            {
-                "name": "High CPU utilization (over {$CPU.UTIL.CRIT}% for 5m)",
-                "expression": f("min", "system.cpu.util", "5m") + ">{$CPU.UTIL.CRIT}",
-                "priority": "WARNING",
-            }
+            trigger(
+                "High CPU utilization (over {$CPU.UTIL.CRIT}% for 5m)",
+                f("min", "system.cpu.util", "5m") + ">{$CPU.UTIL.CRIT}",
+                "WARNING",
+            )
         ],
     ),
     *[
@@ -92,11 +97,11 @@ ITEMS: list[dict[str, Any]] = [
         "System uptime",
         units="uptime",
         triggers=[
-            {
-                "name": "Host has been restarted (uptime < 10m)",
-                "expression": f("last", "system.uptime") + "<10m",
-                "priority": "WARNING",
-            }
+            trigger(
+                "Host has been restarted (uptime < 10m)",
+                f("last", "system.uptime") + "<10m",
+                "WARNING",
+            )
         ],
     ),
     i("proc.num", "Number of processes", component="os"),
@@ -107,11 +112,11 @@ ITEMS: list[dict[str, Any]] = [
         units="s",
         component="agent",
         triggers=[
-            {
-                "name": "No data from the qfon agent for {$PBX.AGENT.NODATA}",
-                "expression": f("nodata", "pbx.agent.round.seconds", "{$PBX.AGENT.NODATA}") + "=1",
-                "priority": "AVERAGE",
-            }
+            trigger(
+                "No data from the qfon agent for {$PBX.AGENT.NODATA}",
+                f("nodata", "pbx.agent.round.seconds", "{$PBX.AGENT.NODATA}") + "=1",
+                "AVERAGE",
+            )
         ],
     ),
     i(
@@ -119,11 +124,11 @@ ITEMS: list[dict[str, Any]] = [
         "qfon agent: metric families that failed",
         component="agent",
         triggers=[
-            {
-                "name": "qfon agent cannot collect some metrics",
-                "expression": f("min", "pbx.agent.errors", "10m") + ">0",
-                "priority": "WARNING",
-            }
+            trigger(
+                "qfon agent cannot collect some metrics",
+                f("min", "pbx.agent.errors", "10m") + ">0",
+                "WARNING",
+            )
         ],
     ),
     i("pbx.agent.spool.values", "qfon agent: values waiting in the spool", component="agent"),
@@ -132,11 +137,11 @@ ITEMS: list[dict[str, Any]] = [
         "qfon agent: spooled values dropped",
         component="agent",
         triggers=[
-            {
-                "name": "qfon agent dropped spooled values (spool full)",
-                "expression": f("change", "pbx.agent.spool.dropped") + ">0",
-                "priority": "WARNING",
-            }
+            trigger(
+                "qfon agent dropped spooled values (spool full)",
+                f("change", "pbx.agent.spool.dropped") + ">0",
+                "WARNING",
+            )
         ],
     ),
     i(
@@ -151,16 +156,12 @@ ITEMS: list[dict[str, Any]] = [
         value_type="CHAR",
         component="backup",
         triggers=[
-            {
-                "name": "Last backup failed",
-                "expression": f("last", "pbx.backup.status") + '="failed"',
-                "priority": "HIGH",
-            },
-            {
-                "name": "Last backup partly failed",
-                "expression": f("last", "pbx.backup.status") + '="partial"',
-                "priority": "AVERAGE",
-            },
+            trigger("Last backup failed", f("last", "pbx.backup.status") + '="failed"', "HIGH"),
+            trigger(
+                "Last backup partly failed",
+                f("last", "pbx.backup.status") + '="partial"',
+                "AVERAGE",
+            ),
         ],
     ),
     i("pbx.backup.size", "Backup: last run size", units="B", component="backup"),
@@ -176,15 +177,15 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 HOST_TRIGGERS = [
-    {
-        "name": "Lack of available memory (under {$MEMORY.PAVAILABLE.MIN}% for 5m)",
-        "expression": f("max", "vm.memory.size[pavailable]", "5m")
+    trigger(
+        "Lack of available memory (under {$MEMORY.PAVAILABLE.MIN}% for 5m)",
+        f("max", "vm.memory.size[pavailable]", "5m")
         + "<{$MEMORY.PAVAILABLE.MIN}"
         + " and "
         + f("last", "vm.memory.size[total]")
         + ">0",
-        "priority": "AVERAGE",
-    },
+        "AVERAGE",
+    ),
 ]
 
 GRAPHS: list[dict[str, Any]] = [

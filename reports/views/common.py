@@ -14,7 +14,7 @@ from reports.cache import ReportCache, pipeline_marker
 from reports.db import TenantDB
 from reports.exporting import MIMETYPES, export_response
 from reports.period import GROUPINGS, PRESETS, Period, parse_period
-from reports.tables import Table
+from reports.tables import Col, Table
 
 
 @dataclass
@@ -64,6 +64,19 @@ def chart(
             for k in series
         ],
     }
+
+
+def call_trend(groups: list[dict[str, Any]], grouping: str, *, talk: bool) -> Table:
+    """The calls-over-time table of the overview and numbers reports (talk time optional)."""
+    columns = [
+        Col("bucket", "bucket", "bucket"),
+        Col("calls_in", "calls_in"),
+        Col("calls_out", "calls_out"),
+        Col("answered", "answered"),
+    ]
+    if talk:
+        columns.append(Col("billsec_total", "talk", "seconds"))
+    return Table("trend", "trend", columns, groups, grouping=grouping)
 
 
 def build_report(report: Report, period: Period) -> ReportData:

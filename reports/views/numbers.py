@@ -12,7 +12,7 @@ from reports.derived import call_figures
 from reports.period import Period
 from reports.stats import CALL_FIGURES, add_into, call_groups, numbers_info, per_number
 from reports.tables import Col, Table
-from reports.views.common import Report, ReportData, chart, register
+from reports.views.common import Report, ReportData, call_trend, chart, register
 
 bp = Blueprint("numbers", __name__)
 COLUMNS = [
@@ -47,18 +47,7 @@ def build(db: TenantDB, period: Period, args: Any, lang: str) -> ReportData:
     total.update(call_figures(total))
     total["max_concurrent"] = None  # peaks of different numbers do not add up
     table = Table("numbers", "numbers", COLUMNS, rows, total if rows else None)
-    trend = Table(
-        "trend",
-        "trend",
-        [
-            Col("bucket", "bucket", "bucket"),
-            Col("calls_in", "calls_in"),
-            Col("calls_out", "calls_out"),
-            Col("answered", "answered"),
-        ],
-        call_groups(db, period, period.grouping),
-        grouping=period.grouping,
-    )
+    trend = call_trend(call_groups(db, period, period.grouping), period.grouping, talk=False)
     return ReportData(
         [table, trend],
         [chart("numbers-trend", "bar", trend, "bucket", ["calls_in", "calls_out"], lang)],

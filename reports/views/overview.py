@@ -13,7 +13,7 @@ from reports.derived import ratio
 from reports.period import Period
 from reports.stats import call_groups, call_heat, freshness
 from reports.tables import Col, Table
-from reports.views.common import Report, ReportData, chart, register
+from reports.views.common import Report, ReportData, call_trend, chart, register
 
 bp = Blueprint("overview", __name__)
 HOUR_FIGURES = ("calls_in", "calls_out", "answered", "billsec_total")
@@ -70,19 +70,7 @@ def build(db: TenantDB, period: Period, args: Any, lang: str) -> ReportData:
         ],
         [total],
     )
-    trend = Table(
-        "trend",
-        "trend",
-        [
-            Col("bucket", "bucket", "bucket"),
-            Col("calls_in", "calls_in"),
-            Col("calls_out", "calls_out"),
-            Col("answered", "answered"),
-            Col("billsec_total", "talk", "seconds"),
-        ],
-        groups,
-        grouping=period.grouping,
-    )
+    trend = call_trend(groups, period.grouping, talk=True)
     grid: list[dict[str, Any]] = [
         {"weekday": day, **{f"h{h}": 0 for h in range(24)}} for day in i18n.WEEKDAYS[lang]
     ]
